@@ -10,3 +10,5 @@ pub mod domain;
 pub mod http;
 pub mod settings;
 pub mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;

@@ -30,7 +30,7 @@ pub struct Page {
     pub last_evaluated_key: Option<Item>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum StoreError {
     /// Unreachable, timed out or throttled after the SDK's retries: a 503.
     #[error("DynamoDB unavailable: {0}")]
@@ -189,105 +189,27 @@ where
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub async fn dynamodb_client() -> Client {
+    Client::new(&sdk_defaults().load().await)
+}
+
+/// The SDK's configuration loader with our timeouts and retries; tests add an
+/// endpoint and credentials to it.
+pub fn sdk_defaults() -> aws_config::ConfigLoader {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_millis(1000))
         .operation_attempt_timeout(Duration::from_millis(1500))
         .operation_timeout(OPERATION_TIMEOUT)
         .build();
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .load()
-        .await;
-    Client::new(&config)
-}
-
-/// GSI1 in memory, for tests: sorted like DynamoDB, paged with an exclusive start key.
-#[cfg(test)]
-pub(crate) mod memory {
-    use super::*;
-    use std::sync::Mutex;
-
-    pub struct MemoryIndex {
-        items: Vec<Item>,
-        /// Real DynamoDB returns a `LastEvaluatedKey` when a page ends exactly at
-        /// `Limit`, even with nothing left; moto does not.
-        pub like_moto: bool,
-        pub requests: Mutex<Vec<PageRequest>>,
-        pub fail: Option<StoreError>,
-    }
-
-    fn key(item: &Item, name: &str) -> String {
-        item.get(name)
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    impl MemoryIndex {
-        pub fn new(items: Vec<Item>) -> MemoryIndex {
-            MemoryIndex {
-                items,
-                like_moto: false,
-                requests: Mutex::new(Vec::new()),
-                fail: None,
-            }
-        }
-    }
-
-    impl IndexReader for MemoryIndex {
-        async fn query_page(&self, request: PageRequest) -> Result<Page, StoreError> {
-            self.requests.lock().unwrap().push(request.clone());
-            if let Some(err) = &self.fail {
-                return Err(err.clone_for_test());
-            }
-            let sk = request.listing.sort_key();
-            let mut rows: Vec<&Item> = self
-                .items
-                .iter()
-                .filter(|i| key(i, "SK") == sk && i.get("SRT").is_some())
-                .collect();
-            rows.sort_by_key(|i| (key(i, "SRT"), key(i, "PK")));
-            if request.order == Order::Desc {
-                rows.reverse();
-            }
-            if let Some(start) = &request.start {
-                let at = (key(start, "SRT"), key(start, "PK"));
-                let pos = rows
-                    .iter()
-                    .position(|i| (key(i, "SRT"), key(i, "PK")) == at)
-                    .map_or(0, |p| p + 1);
-                rows.drain(..pos);
-            }
-            let size = usize::try_from(request.page_size).unwrap_or(1);
-            let full = rows.len() >= size;
-            let rest_empty = rows.len() == size;
-            let items: Vec<Item> = rows.into_iter().take(size).cloned().collect();
-            let last_evaluated_key = (full && !(self.like_moto && rest_empty))
-                .then(|| items.last().cloned())
-                .flatten();
-            Ok(Page {
-                items,
-                last_evaluated_key,
-            })
-        }
-    }
-
-    impl StoreError {
-        fn clone_for_test(&self) -> StoreError {
-            match self {
-                StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-                StoreError::Failed(m) => StoreError::Failed(m.clone()),
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::memory::MemoryIndex;
     use super::*;
     use crate::domain::{Author, Post};
+    use crate::testing::MemoryIndex;
 
     fn s(v: &str) -> AttributeValue {
         AttributeValue::S(v.to_owned())

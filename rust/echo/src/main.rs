@@ -17,11 +17,19 @@ struct Echo {
 }
 
 fn echo(request: &Request) -> Echo {
-    let query = request
-        .query_string_parameters()
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    // Repeated parameters are joined with commas, as in the event's own
+    // queryStringParameters.
+    let params = request.query_string_parameters();
+    let mut query: BTreeMap<String, String> = BTreeMap::new();
+    for (key, value) in params.iter() {
+        query
+            .entry(key.to_owned())
+            .and_modify(|joined| {
+                joined.push(',');
+                joined.push_str(value);
+            })
+            .or_insert_with(|| value.to_owned());
+    }
     let headers = request
         .headers()
         .iter()
@@ -63,4 +71,42 @@ async fn handle(request: Request) -> Result<Response<Body>, Error> {
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     lambda_http::run(service_fn(handle)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    const FIXTURE: &str = include_str!("../../fixtures/function_url_request.json");
+
+    fn event(method: &str, body: Option<&str>, base64: bool) -> Request {
+        let mut event: Value = serde_json::from_str(FIXTURE).unwrap();
+        event["requestContext"]["http"]["method"] = json!(method);
+        event["body"] = json!(body);
+        event["isBase64Encoded"] = json!(base64);
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
+    #[test]
+    fn echoes_method_path_query_headers_and_body() {
+        let out = serde_json::to_value(echo(&event("PUT", Some("hello"), false))).unwrap();
+        assert_eq!(out["method"], "PUT");
+        assert_eq!(out["path"], "/my/path");
+        assert_eq!(
+            out["query"],
+            json!({"parameter1": "value1,value2", "parameter2": "value"})
+        );
+        assert_eq!(out["headers"]["user-agent"], "curl/7.68.0");
+        assert_eq!(out["body"], "hello");
+    }
+
+    #[test]
+    fn decodes_a_base64_body_and_reports_no_body_as_null() {
+        let out =
+            serde_json::to_value(echo(&event("POST", Some("aGVsbG8gd29ybGQ="), true))).unwrap();
+        assert_eq!(out["body"], "hello world");
+        let out = serde_json::to_value(echo(&event("GET", None, false))).unwrap();
+        assert_eq!(out["body"], Value::Null);
+    }
 }
