@@ -30,7 +30,7 @@ debootstrap --variant=minbase "$SUITE" "$root" >"$root.log" 2>&1 || {
   echo "debootstrap failed; full log: $root.log" >&2
   exit 1
 }
-# The machine's own sources, so apt inside builds reaches the same archive (and
+# The machine's own apt sources, so apt inside builds reaches the same archive (and
 # bookworm-security, which carries rustc-web 1.96).
 rm -f "$root/etc/apt/sources.list"
 mkdir -p "$root/etc/apt/sources.list.d"
@@ -41,6 +41,12 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/source
     cp "$f" "$root/etc/apt/sources.list.d/"
   fi
 done
+# The machine's own extra CA certificates (a TLS-intercepting egress proxy, say):
+# installing ca-certificates in a build adds them to the bundle cargo trusts.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
 tar -C "$root" -c . | docker import - "$IMAGE" >/dev/null
 rm -f "$root.log"
