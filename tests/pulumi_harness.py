@@ -49,6 +49,8 @@ class AwsLikeMocks(pulumi.runtime.Mocks):
         elif typ == "aws:iam/role:Role":
             state.update(name=physical, arn=f"arn:aws:iam::{ACCOUNT}:role/{physical}")
             physical = state["name"]
+        elif typ == "aws:iam/policy:Policy":
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:policy/{physical}"
         elif typ == "aws:iam/rolePolicy:RolePolicy":
             physical = f"{inputs['role']}:{physical}"
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
