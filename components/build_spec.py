@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RUST_DIR = PROJECT_ROOT / "rust"
@@ -27,6 +28,8 @@ class BuildSpec:
     binary: str
     architecture: str = "arm64"
     context: Path = RUST_DIR
+    tag: Optional[str] = None
+    """The local image tag; default graviton-blog/<binary>:<architecture>."""
 
     def __post_init__(self) -> None:
         if self.architecture not in ARCHITECTURES:
@@ -52,4 +55,4 @@ class BuildSpec:
     @property
     def image_name(self) -> str:
         """A local tag only: the image is never pushed."""
-        return f"graviton-blog/{self.binary}:{self.architecture}"
+        return self.tag or f"graviton-blog/{self.binary}:{self.architecture}"
