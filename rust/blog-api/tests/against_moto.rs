@@ -274,9 +274,9 @@ async fn walk(
     panic!("walk did not end");
 }
 
-fn expected_posts(ascending: bool) -> Vec<String> {
-    let mut posts: Vec<(String, String)> = (0..POSTS)
-        .map(post_item)
+/// `(SRT, PK)` of each item, in GSI1's ascending order.
+fn index_order(items: impl Iterator<Item = Item>) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = items
         .map(|i| {
             (
                 i["SRT"].as_s().unwrap().clone(),
@@ -284,11 +284,28 @@ fn expected_posts(ascending: bool) -> Vec<String> {
             )
         })
         .collect();
-    posts.sort();
+    keys.sort();
+    keys
+}
+
+fn expected_posts(ascending: bool) -> Vec<String> {
+    let mut keys = index_order((0..POSTS).map(post_item));
     if !ascending {
-        posts.reverse();
+        keys.reverse();
     }
-    posts.into_iter().map(|(_, pk)| pk).collect()
+    keys.into_iter().map(|(_, pk)| pk).collect()
+}
+
+/// The creation time of each seeded post id (`post-NNNN`).
+fn created(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|pk| {
+            post_item(pk[5..].parse().unwrap())["SRT"]
+                .as_s()
+                .unwrap()
+                .clone()
+        })
+        .collect()
 }
 
 /// Several posts share a creation time, so only the set and the time order are
@@ -301,25 +318,7 @@ fn assert_same_posts(seen: &[String], expected: &[String]) {
     a.sort();
     b.sort();
     assert_eq!(a, b);
-    let times: Vec<String> = seen
-        .iter()
-        .map(|pk| {
-            post_item(pk[5..].parse().unwrap())["SRT"]
-                .as_s()
-                .unwrap()
-                .clone()
-        })
-        .collect();
-    let expected_times: Vec<String> = expected
-        .iter()
-        .map(|pk| {
-            post_item(pk[5..].parse().unwrap())["SRT"]
-                .as_s()
-                .unwrap()
-                .clone()
-        })
-        .collect();
-    assert_eq!(times, expected_times, "in creation-time order");
+    assert_eq!(created(seen), created(expected), "in creation-time order");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -327,24 +326,11 @@ async fn walking_posts_yields_every_valid_post_once_in_order() {
     let (_moto, app) = seeded_app().await;
     for limit in [10, 13] {
         for (order, ascending) in [("asc", true), ("desc", false)] {
-            let seen = walk(
-                &app,
-                "/posts",
-                &format!("limit={limit}&order={order}"),
-                "posts",
-                "id",
-            )
-            .await;
+            let query = format!("limit={limit}&order={order}");
+            let seen = walk(&app, "/posts", &query, "posts", "id").await;
             assert_same_posts(&seen, &expected_posts(ascending));
             // Walking twice gives the same sequence: the cursor position is exact.
-            let again = walk(
-                &app,
-                "/posts",
-                &format!("limit={limit}&order={order}"),
-                "posts",
-                "id",
-            )
-            .await;
+            let again = walk(&app, "/posts", &query, "posts", "id").await;
             assert_eq!(seen, again);
         }
     }
@@ -359,17 +345,10 @@ async fn walking_posts_yields_every_valid_post_once_in_order() {
 #[tokio::test(flavor = "multi_thread")]
 async fn authors_are_walked_by_name() {
     let (_moto, app) = seeded_app().await;
-    let mut expected: Vec<(String, String)> = (0..AUTHORS)
-        .map(author_item)
-        .map(|i| {
-            (
-                i["SRT"].as_s().unwrap().clone(),
-                i["PK"].as_s().unwrap().clone(),
-            )
-        })
+    let names: Vec<String> = index_order((0..AUTHORS).map(author_item))
+        .into_iter()
+        .map(|(name, _)| name)
         .collect();
-    expected.sort();
-    let names: Vec<String> = expected.into_iter().map(|(name, _)| name).collect();
     for limit in [1, 4, 30, 1000] {
         let seen = walk(
             &app,
