@@ -10,6 +10,7 @@ choose the CLI.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,14 @@ class BuildResult:
     image_id: str
     log: str
     seconds: float
+
+
+def dependency_layer_cached(log: str) -> bool:
+    """Whether BuildKit reused the dependency layer (`cargo chef cook`) in this build's log."""
+    step = re.search(r"^#(\d+) \[builder \d+/\d+\] RUN cargo-for-target.sh chef cook", log, re.M)
+    if step is None:
+        raise BuildError("the build log does not name the dependency (cook) step")
+    return re.search(rf"^#{step[1]} CACHED$", log, re.M) is not None
 
 
 def _runs(cmd: list[str], env: Optional[dict] = None) -> Optional[str]:

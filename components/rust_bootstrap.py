@@ -79,6 +79,9 @@ class RustBootstrap(pulumi.ComponentResource):
                 lambda ref: f"{_python()} -m components.artifact {ref} "
                 f"--architecture {spec.architecture} --out {relative_zip}"
             ),
+            # Absolute, so the command finds the project wherever the provider runs;
+            # a moved checkout re-runs the extraction, which writes the same bytes.
+            dir=str(PROJECT_ROOT),
             triggers=[image_id],
             opts=pulumi.ResourceOptions(parent=self),
         )

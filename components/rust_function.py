@@ -3,6 +3,7 @@ its own least-privilege role and its own log group."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -80,8 +81,7 @@ def policy_document(log_group_arn: str, dynamodb_actions: Sequence[str] = (), dy
 
 
 def _base64_of_hex(digest: str) -> str:
-    import base64
-
+    """Lambda's form of a sha256 (CodeSha256, source_code_hash): base64, not hex."""
     return base64.b64encode(bytes.fromhex(digest)).decode()
 
 

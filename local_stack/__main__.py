@@ -12,6 +12,11 @@ from .processes import PortTaken
 from .stack import LocalStack
 
 
+def stop_like_ctrl_c(_signum, _frame) -> None:
+    """SIGTERM ends the stack the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="make local ARGS=...", description=__doc__)
     parser.add_argument("--posts", type=int, default=0, help="generated posts on top of the demo's 10")
@@ -21,8 +26,7 @@ def main() -> int:
     parser.add_argument("--page-size", type=int, help="DDB_PAGE_SIZE for the blog API")
     args = parser.parse_args()
 
-    # SIGTERM ends the stack like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, stop_like_ctrl_c)
     try:
         artifacts = build_all(args.architecture)
         stack = LocalStack(

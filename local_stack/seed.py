@@ -48,9 +48,10 @@ def post_item(post_id: str, created: str, title: str | None = None, author: str 
     return item
 
 
-def sample_items(extra_posts: int = 0) -> list[dict]:
-    """The demo's authors and posts, then `extra_posts` generated ones, each created a minute apart."""
+def sample_items(extra_posts: int = 0, extra_authors: int = 0) -> list[dict]:
+    """The demo's authors and posts, then generated ones (posts created a minute apart)."""
     items = [author_item(a, n) for a, n in DEMO_AUTHORS]
+    items += [author_item(f"gen-author-{i:06d}", f"Author {i:06d}") for i in range(extra_authors)]
     items += [post_item(*p) for p in DEMO_POSTS]
     start = datetime(2022, 1, 1, tzinfo=timezone.utc)
     for i in range(extra_posts):

@@ -80,9 +80,7 @@ class LocalStack:
         try:
             self.start_dynamodb()
             self.log(f"local DynamoDB on {self.dynamodb_endpoint}, table {self.table!r} seeded")
-            emulator = self._spawn("emulator", [tool("cargo-lambda"), "lambda", "watch", "--only-lambda-apis",
-                                                "-A", "127.0.0.1", "-P", str(self.port)], cwd=RUST_DIR)
-            wait_for_port(self.port, emulator)
+            self.start_emulator()
             for name, zip_path in self.functions.items():
                 self.start_function(name, zip_path)
             self.wait_ready()
@@ -90,6 +88,17 @@ class LocalStack:
             self.stop()
             raise
         return self
+
+    def start_emulator(self) -> None:
+        """cargo-lambda's Runtime API and function URL emulator, serving the workspace's binaries."""
+        emulator = self._spawn("emulator", [tool("cargo-lambda"), "lambda", "watch", "--only-lambda-apis",
+                                            "-A", "127.0.0.1", "-P", str(self.port)], cwd=RUST_DIR)
+        wait_for_port(self.port, emulator)
+
+    def restart_emulator(self) -> None:
+        """A fresh emulator: no queued invocation can reach a runtime that was stopped."""
+        self.processes.pop("emulator").stop()
+        self.start_emulator()
 
     def start_dynamodb(self, seeded: bool = True) -> None:
         moto = self._spawn("dynamodb", [tool("moto_server"), "-H", "127.0.0.1", "-p", str(self.dynamodb_port)])
@@ -103,22 +112,32 @@ class LocalStack:
         self.processes.pop("dynamodb").stop()
 
     def start_function(self, name: str, zip_path: Path) -> Process:
+        """Runs the zip's bootstrap as `name` (natively, or under qemu for arm64 here)."""
         bootstrap = unpack_bootstrap(zip_path, self.work_dir / name)
+        return self.start_runtime(name, runner(self.architecture) + [str(bootstrap)])
+
+    def runtime_env(self, name: str, table: Optional[str] = None) -> dict[str, str]:
+        """What Lambda would set for function `name`, pointed at the local DynamoDB."""
         env = {
             "AWS_LAMBDA_RUNTIME_API": f"http://127.0.0.1:{self.port}/.rt/{name}",
             "AWS_LAMBDA_FUNCTION_NAME": name,
             "AWS_LAMBDA_FUNCTION_VERSION": "1",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
             "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
-            "TABLE_NAME": self.table,
+            "TABLE_NAME": table or self.table,
             "INDEX_NAME": seed.schema.INDEX_NAME,
         }
         if self.page_size:
             env["DDB_PAGE_SIZE"] = str(self.page_size)
-        return self._spawn(name, runner(self.architecture) + [str(bootstrap)], env=env)
+        return env
+
+    def start_runtime(self, name: str, argv: list[str], env: Optional[dict] = None, cwd: Optional[Path] = None) -> Process:
+        """Starts any Lambda runtime process as function `name` (its env on top of runtime_env)."""
+        return self._spawn(name, argv, env={**self.runtime_env(name), **(env or {})}, cwd=cwd)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Until every function has answered one request through its URL."""

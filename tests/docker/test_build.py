@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from elftools.elf.elffile import ELFFile
 
 from components.artifact import glibc_requirement
 from components.build_spec import RUST_DIR, BuildSpec
+from components.image_build import dependency_layer_cached
 from local_stack.artifacts import build_artifact
 from local_stack.stack import LocalStack, runner
 
@@ -71,13 +71,6 @@ def copy_sources(into: Path) -> Path:
     return Path(shutil.copytree(RUST_DIR, into, ignore=shutil.ignore_patterns("target")))
 
 
-def cook_step_cached(log: str) -> bool:
-    """Whether BuildKit reused the dependency layer (`cargo chef cook`)."""
-    step = re.search(r"^#(\d+) \[builder \d+/\d+\] RUN cargo-for-target.sh chef cook", log, re.M)
-    assert step, "the build log names the cook step"
-    return re.search(rf"^#{step[1]} CACHED$", log, re.M) is not None
-
-
 def test_changing_one_rs_file_changes_the_zip_and_reuses_the_dependency_layer(artifacts, tmp_path):
     original = artifacts.get("echo", "arm64")
     sources = copy_sources(tmp_path / "rust")
@@ -86,7 +79,7 @@ def test_changing_one_rs_file_changes_the_zip_and_reuses_the_dependency_layer(ar
     spec = BuildSpec("echo", "arm64", context=sources, tag="graviton-blog/echo-changed:arm64")
     changed, result = build_artifact("echo", "arm64", tmp_path / "out", progress=False, spec=spec)
     assert changed.sha256 != original.artifact.sha256
-    assert cook_step_cached(result.log), "a .rs change must not rebuild the dependencies"
+    assert dependency_layer_cached(result.log), "a .rs change must not rebuild the dependencies"
     print(f"rebuild after a .rs change: {result.seconds:.1f} s")
 
 
@@ -100,7 +93,7 @@ def test_two_clean_builds_from_different_checkouts_give_the_same_bootstrap(artif
 
     result = build_image(spec, no_cache=True)
     clean = extract(result.image_id, "arm64", tmp_path / "clean.zip")
-    assert not cook_step_cached(result.log)
+    assert not dependency_layer_cached(result.log)
     assert clean.bootstrap_sha256 == original.artifact.bootstrap_sha256
     assert clean.sha256 == original.artifact.sha256
     print(f"clean build: {result.seconds:.0f} s, bootstrap sha256 {clean.bootstrap_sha256}")
