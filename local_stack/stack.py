@@ -11,6 +11,7 @@ from typing import Callable, Optional
 
 import requests
 
+from components import blog_schema
 from components.build_spec import RUST_DIR
 
 from . import seed
@@ -116,7 +117,7 @@ class LocalStack:
         bootstrap = unpack_bootstrap(zip_path, self.work_dir / name)
         return self.start_runtime(name, runner(self.architecture) + [str(bootstrap)])
 
-    def runtime_env(self, name: str, table: Optional[str] = None) -> dict[str, str]:
+    def runtime_env(self, name: str) -> dict[str, str]:
         """What Lambda would set for function `name`, pointed at the local DynamoDB."""
         env = {
             "AWS_LAMBDA_RUNTIME_API": f"http://127.0.0.1:{self.port}/.rt/{name}",
@@ -128,8 +129,8 @@ class LocalStack:
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
-            "TABLE_NAME": table or self.table,
-            "INDEX_NAME": seed.schema.INDEX_NAME,
+            "TABLE_NAME": self.table,
+            "INDEX_NAME": blog_schema.INDEX_NAME,
         }
         if self.page_size:
             env["DDB_PAGE_SIZE"] = str(self.page_size)
