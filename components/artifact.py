@@ -131,7 +131,26 @@ def package(data: bytes, architecture: str, out: Path) -> Artifact:
     )
 
 
-def extract(image: str, architecture: str, out: Path) -> Artifact:
+def image_present(image: str) -> bool:
+    import docker
+
+    try:
+        docker.from_env().images.get(image)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def extract(image: str, architecture: str, out: Path, binary: Optional[str] = None) -> Artifact:
+    """Checks and zips `/bootstrap` from `image`. If the image is not in this engine
+    (a fresh checkout deploying an existing stack) and `binary` is named, it is built
+    again from the same BuildSpec first; reproducible builds give the same zip."""
+    if binary is not None and not image_present(image):
+        from .build_spec import BuildSpec
+        from .image_build import build_image
+
+        print(f"{image} is not in this Docker engine: building {binary} for {architecture} again", file=sys.stderr)
+        image = build_image(BuildSpec(binary, architecture), echo=sys.stderr).image_id
     return package(read_bootstrap(image), architecture, out)
 
 
@@ -140,9 +159,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("image", help="image id or tag holding /bootstrap")
     parser.add_argument("--architecture", required=True, choices=sorted(ARCHITECTURES))
     parser.add_argument("--out", required=True, type=Path, help="where to write the zip")
+    parser.add_argument("--binary", help="rebuild this Cargo binary if the image is not in this engine")
     args = parser.parse_args(argv)
     try:
-        artifact = extract(args.image, args.architecture, args.out)
+        artifact = extract(args.image, args.architecture, args.out, args.binary)
     except ArtifactError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import zipfile
@@ -97,3 +98,14 @@ def test_two_clean_builds_from_different_checkouts_give_the_same_bootstrap(artif
     assert clean.bootstrap_sha256 == original.artifact.bootstrap_sha256
     assert clean.sha256 == original.artifact.sha256
     print(f"clean build: {result.seconds:.0f} s, bootstrap sha256 {clean.bootstrap_sha256}")
+
+
+def test_extraction_rebuilds_an_image_missing_from_this_engine(artifacts, tmp_path):
+    """A fresh checkout deploying an existing stack: the recorded image id is unknown here."""
+    from components.artifact import main
+
+    original = artifacts.get("echo", "arm64")
+    out = tmp_path / "echo.zip"
+    unknown = "sha256:" + "0" * 64
+    assert main([unknown, "--binary", "echo", "--architecture", "arm64", "--out", str(out)]) == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == original.artifact.sha256

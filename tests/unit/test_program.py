@@ -71,11 +71,26 @@ def test_lambda_code_hash_is_the_zip_sha256(dev):
         assert functions(dev)[f"{name}-function"]["sourceCodeHash"] == expected
 
 
-def test_zip_is_extracted_only_when_the_image_changes(dev):
-    for cmd in dev.of_type("command:local:Command"):
-        image = dev.named(cmd.name.replace("-zip", "-image"))
-        assert cmd.inputs["triggers"] == [image.state["repoDigest"]]
-        assert "-m components.artifact " + image.state["repoDigest"] in cmd.inputs["create"]
+def test_zip_is_extracted_when_the_image_changes_or_the_zip_is_missing(tmp_path):
+    from components.build_spec import PROJECT_ROOT
+
+    stack = "unit-zip-presence"
+    present = PROJECT_ROOT / "build" / stack / "blog-api-arm64.zip"
+    present.parent.mkdir(parents=True, exist_ok=True)
+    present.write_bytes(b"zip")
+    try:
+        d = run_program(stack=stack)
+    finally:
+        present.unlink()
+        present.parent.rmdir()
+    triggers = {}
+    for cmd in d.of_type("command:local:Command"):
+        image = d.named(cmd.name.replace("-zip", "-image"))
+        assert cmd.inputs["triggers"][0] == image.state["repoDigest"]
+        assert f"-m components.artifact {image.state['repoDigest']} --binary " in cmd.inputs["create"]
+        triggers[cmd.name] = cmd.inputs["triggers"][1]
+    assert triggers["blog-api-zip"] == "zip present"
+    assert triggers["echo-zip"].startswith("zip missing at ")
 
 
 def test_table_keys_gsi_and_on_demand_billing(dev):
