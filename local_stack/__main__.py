@@ -8,12 +8,12 @@ import sys
 import time
 
 from .artifacts import BUILD_DIR, build_all, say
-from .processes import PortTaken
+from .processes import PortTaken, claim_port
 from .stack import LocalStack
 
 
 def stop_like_ctrl_c(_signum, _frame) -> None:
-    """SIGTERM ends the stack the way Ctrl-C does."""
+    """Ctrl-C and SIGTERM both end the stack, stopping everything it started."""
     raise KeyboardInterrupt
 
 
@@ -26,8 +26,14 @@ def main() -> int:
     parser.add_argument("--page-size", type=int, help="DDB_PAGE_SIZE for the blog API")
     args = parser.parse_args()
 
-    signal.signal(signal.SIGTERM, stop_like_ctrl_c)
+    # Explicit for SIGINT too: a shell that starts us in the background ignores
+    # SIGINT, and Python then installs no Ctrl-C handler of its own.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop_like_ctrl_c)
     try:
+        # A taken port fails now, not after minutes of building.
+        for port, what in ((args.port, "the function URL emulator"), (args.dynamodb_port, "the local DynamoDB")):
+            claim_port(port, what)
         artifacts = build_all(args.architecture)
         stack = LocalStack(
             {name: a.zip for name, a in artifacts.items()}, args.architecture, BUILD_DIR / "run",
