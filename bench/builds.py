@@ -8,9 +8,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from components.artifact import Artifact, extract, zip_bootstrap
+from components.artifact import Artifact, zip_bootstrap
 from components.build_spec import PROJECT_ROOT, RUST_DIR, BuildSpec
 from components.image_build import build_image, dependency_layer_cached
+from local_stack.artifacts import build_artifact
 
 VARIANT_DIR = PROJECT_ROOT / "build" / "bench"
 # (opt-level, lto); the first is what rust/Cargo.toml ships.
@@ -35,8 +36,7 @@ def docker_build_times(work_dir: Path, artifact_dir: Path) -> tuple[dict, Artifa
     """blog-api for linux/arm64: a cold (no cache) build, which is also the artifact the
     other sections run, then a no-change build and a build after a one-line `.rs` change."""
     spec = BuildSpec("blog-api", "arm64")
-    cold = build_image(spec, no_cache=True)
-    artifact = extract(cold.image_id, "arm64", artifact_dir / "blog-api-arm64.zip")
+    artifact, cold = build_artifact(spec, artifact_dir, progress=False, no_cache=True)
     unchanged = build_image(spec)
     sources = Path(shutil.copytree(RUST_DIR, work_dir / "rust", ignore=shutil.ignore_patterns("target")))
     http = sources / "blog-api" / "src" / "http.rs"

@@ -22,10 +22,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
 
+import docker
 from elftools.elf.elffile import ELFFile
 from elftools.elf.gnuversions import GNUVerNeedSection
 
-from .build_spec import ARCHITECTURES
+from .build_spec import ARCHITECTURES, BuildSpec
+from .image_build import build_image
 
 # Amazon Linux 2023, what provided.al2023 runs on, ships glibc 2.34.
 MAX_GLIBC = (2, 34)
@@ -100,8 +102,6 @@ def zip_bootstrap(data: bytes) -> bytes:
 
 def read_bootstrap(image: str) -> bytes:
     """`/bootstrap` from a local image, through a created (never started) container."""
-    import docker
-
     client = docker.from_env()
     container = client.containers.create(image, command=["/bootstrap"])
     try:
@@ -132,8 +132,6 @@ def package(data: bytes, architecture: str, out: Path) -> Artifact:
 
 
 def image_present(image: str) -> bool:
-    import docker
-
     try:
         docker.from_env().images.get(image)
     except docker.errors.ImageNotFound:
@@ -146,9 +144,6 @@ def extract(image: str, architecture: str, out: Path, binary: Optional[str] = No
     (a fresh checkout deploying an existing stack) and `binary` is named, it is built
     again from the same BuildSpec first; reproducible builds give the same zip."""
     if binary is not None and not image_present(image):
-        from .build_spec import BuildSpec
-        from .image_build import build_image
-
         print(f"{image} is not in this Docker engine: building {binary} for {architecture} again", file=sys.stderr)
         image = build_image(BuildSpec(binary, architecture), echo=sys.stderr).image_id
     return package(read_bootstrap(image), architecture, out)

@@ -6,7 +6,7 @@ import re
 import sys
 import zipfile
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 from components.artifact import Artifact, extract
 from components.build_spec import PROJECT_ROOT, BuildSpec
@@ -31,11 +31,12 @@ class StepPrinter:
         self.out.flush()
 
 
-def build_artifact(binary: str, architecture: str, out_dir: Path = BUILD_DIR, progress: bool = True,
-                   spec: Optional[BuildSpec] = None) -> tuple[Artifact, BuildResult]:
-    spec = spec or BuildSpec(binary, architecture)
-    result = build_image(spec, echo=StepPrinter(f"{binary}/{architecture}") if progress else None)
-    artifact = extract(result.image_id, architecture, out_dir / f"{binary}-{architecture}.zip")
+def build_artifact(spec: BuildSpec, out_dir: Path = BUILD_DIR, progress: bool = True,
+                   no_cache: bool = False) -> tuple[Artifact, BuildResult]:
+    """Builds `spec` and writes its checked zip to `out_dir/<binary>-<architecture>.zip`."""
+    label = f"{spec.binary}/{spec.architecture}"
+    result = build_image(spec, echo=StepPrinter(label) if progress else None, no_cache=no_cache)
+    artifact = extract(result.image_id, spec.architecture, out_dir / f"{spec.binary}-{spec.architecture}.zip")
     return artifact, result
 
 
@@ -58,7 +59,7 @@ def build_all(architecture: str, out_dir: Path = BUILD_DIR, log: Callable[[str],
     built = {}
     for binary in BINARIES:
         log(f"building {binary} for {architecture} (the first build takes several minutes)...")
-        artifact, result = build_artifact(binary, architecture, out_dir)
+        artifact, result = build_artifact(BuildSpec(binary, architecture), out_dir)
         log(f"  {binary}: {artifact.size} byte zip, glibc {artifact.glibc}, built in {result.seconds:.0f} s")
         built[binary] = artifact
     return built

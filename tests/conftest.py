@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.artifact import Artifact
+from components.build_spec import BuildSpec
 from components.image_build import BuildResult
 from local_stack.artifacts import build_artifact
 
@@ -32,7 +33,7 @@ class ArtifactCache:
     def get(self, binary: str, architecture: str = "arm64") -> Built:
         key = (binary, architecture)
         if key not in self.built:
-            artifact, result = build_artifact(binary, architecture, self.out_dir, progress=False)
+            artifact, result = build_artifact(BuildSpec(binary, architecture), self.out_dir, progress=False)
             self.built[key] = Built(artifact, result)
         return self.built[key]
 

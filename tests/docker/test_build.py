@@ -63,7 +63,7 @@ def test_arm64_blog_api_answers_authors_under_qemu_through_the_function_url(arti
 
 def test_rebuild_without_changes_gives_the_same_zip(artifacts, tmp_path):
     first = artifacts.get("echo", "arm64")
-    again, result = build_artifact("echo", "arm64", tmp_path, progress=False)
+    again, result = build_artifact(BuildSpec("echo", "arm64"), tmp_path, progress=False)
     assert again.sha256 == first.artifact.sha256
     print(f"no-change rebuild: {result.seconds:.1f} s")
 
@@ -78,7 +78,7 @@ def test_changing_one_rs_file_changes_the_zip_and_reuses_the_dependency_layer(ar
     main = sources / "echo" / "src" / "main.rs"
     main.write_text(main.read_text().replace('"application/json"', '"application/json; charset=utf-8"'))
     spec = BuildSpec("echo", "arm64", context=sources, tag="graviton-blog/echo-changed:arm64")
-    changed, result = build_artifact("echo", "arm64", tmp_path / "out", progress=False, spec=spec)
+    changed, result = build_artifact(spec, tmp_path / "out", progress=False)
     assert changed.sha256 != original.artifact.sha256
     assert dependency_layer_cached(result.log), "a .rs change must not rebuild the dependencies"
     print(f"rebuild after a .rs change: {result.seconds:.1f} s")
@@ -89,11 +89,7 @@ def test_two_clean_builds_from_different_checkouts_give_the_same_bootstrap(artif
     # Another path, and no cache at all: every stage runs again.
     sources = copy_sources(tmp_path / "elsewhere" / "rust")
     spec = BuildSpec("echo", "arm64", context=sources, tag="graviton-blog/echo-clean:arm64")
-    from components.artifact import extract
-    from components.image_build import build_image
-
-    result = build_image(spec, no_cache=True)
-    clean = extract(result.image_id, "arm64", tmp_path / "clean.zip")
+    clean, result = build_artifact(spec, tmp_path / "clean", progress=False, no_cache=True)
     assert not dependency_layer_cached(result.log)
     assert clean.bootstrap_sha256 == original.artifact.bootstrap_sha256
     assert clean.sha256 == original.artifact.sha256
