@@ -12,7 +12,7 @@ import pytest
 import requests
 from elftools.elf.elffile import ELFFile
 
-from components.artifact import glibc_requirement
+from components.artifact import glibc_requirement, main
 from components.build_spec import RUST_DIR, BuildSpec
 from components.image_build import dependency_layer_cached
 from local_stack.artifacts import build_artifact
@@ -98,8 +98,6 @@ def test_two_clean_builds_from_different_checkouts_give_the_same_bootstrap(artif
 
 def test_extraction_rebuilds_an_image_missing_from_this_engine(artifacts, tmp_path):
     """A fresh checkout deploying an existing stack: the recorded image id is unknown here."""
-    from components.artifact import main
-
     original = artifacts.get("echo", "arm64")
     out = tmp_path / "echo.zip"
     unknown = "sha256:" + "0" * 64

@@ -159,7 +159,6 @@ def test_log_groups_are_the_functions_own(dev):
 
 
 def test_every_output_of_the_contract(dev):
-    fns = {r.name: r for r in dev.of_type(LAMBDA)}
     urls = {r.name: r.state["functionUrl"] for r in dev.of_type(URL)}
     (table,) = dev.of_type(TABLE)
     zips = {r.name: json.loads(r.state["stdout"]) for r in dev.of_type("command:local:Command")}
