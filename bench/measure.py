@@ -95,20 +95,21 @@ def measure_init(stack: LocalStack, subject: Subject, repeats: int) -> dict:
     return summary(times)
 
 
-def measure_warm(stack: LocalStack, subject: Subject, repeats: int) -> dict:
-    """Per route: client-observed latency and the part outside DynamoDB (total - Server-Timing)."""
-    process = start_fresh(stack, subject)
+def measure_warm(stack: LocalStack, subject: Subject, repeats: int, limit: int = 10, env: Optional[dict] = None,
+                 warmup: int = 20) -> dict:
+    """Per route at `?limit=`: client-observed latency and the part outside DynamoDB (total - Server-Timing)."""
+    process = start_fresh(stack, subject, env)
     session = requests.Session()
     try:
         base = stack.url(FUNCTION)
-        for _ in range(20):  # warm-up
-            session.get(base + "posts?limit=10", timeout=60)
+        for _ in range(warmup):
+            session.get(base + f"posts?limit={limit}", timeout=60)
         routes = {}
         for route in subject.routes:
             totals, outside = [], []
             for _ in range(repeats):
                 started = time.perf_counter()
-                response = session.get(base + route.lstrip("/") + "?limit=10", timeout=60)
+                response = session.get(base + route.lstrip("/") + f"?limit={limit}", timeout=60)
                 total = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200, response.text
                 totals.append(total)

@@ -40,6 +40,14 @@ def dependency_layer_cached(log: str) -> bool:
     return re.search(rf"^#{step[1]} CACHED$", log, re.M) is not None
 
 
+def step_seconds(log: str) -> list[tuple[str, str, float]]:
+    """(stage, command, seconds) of each step this build ran, from BuildKit's plain
+    progress; steps taken from the cache are left out."""
+    steps = {n: (stage, command) for n, stage, command in re.findall(r"^#(\d+) \[([\w-]+) \d+/\d+\] (.+)$", log, re.M)}
+    done = re.findall(r"^#(\d+) DONE (\d+(?:\.\d+)?)s$", log, re.M)
+    return [(*steps[n], float(seconds)) for n, seconds in done if n in steps]
+
+
 def _runs(cmd: list[str], env: Optional[dict] = None) -> Optional[str]:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30)
