@@ -6,9 +6,10 @@ VENV := venv
 PY := $(VENV)/bin/python
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Debian packages: the local base image (debootstrap), arm64 binaries under
-# emulation (qemu-user-static, and libc6-arm64-cross for their loader and libc),
+# emulation (qemu-user-static, with libc6-arm64-cross and libgcc-s1-arm64-cross
+# for the loader, libc and libgcc_s they link against),
 # and gcc for the glibc-check fixtures.
-APT_PACKAGES := debootstrap qemu-user-static libc6-arm64-cross gcc curl
+APT_PACKAGES := debootstrap qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross gcc curl
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup apt-packages base-image local test test-fast test-rust test-docker test-e2e lint bench clean

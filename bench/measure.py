@@ -87,7 +87,10 @@ def measure_init(stack: LocalStack, subject: Subject, repeats: int) -> dict:
         started = time.perf_counter()
         process = subject.start(stack, {})
         try:
-            response = requests.get(url, timeout=60)
+            try:
+                response = requests.get(url, timeout=60)
+            except requests.RequestException as error:
+                raise RuntimeError(f"{subject.name} did not answer ({error}):\n{process.log_tail()}") from error
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text
         finally:

@@ -32,15 +32,22 @@ def tool(name: str) -> str:
     return found
 
 
+ARM64_SYSROOT = Path("/usr/aarch64-linux-gnu")
+
+
 def runner(architecture: str) -> list[str]:
     """How to start a bootstrap of `architecture` here: natively, or under qemu user emulation."""
     if architecture == HOST_MACHINE:
         return []
     if architecture == "arm64":
         qemu = shutil.which("qemu-aarch64-static") or shutil.which("qemu-aarch64")
-        if not qemu or not Path("/usr/aarch64-linux-gnu/lib").exists():
-            raise RuntimeError("running arm64 bootstraps needs qemu-user-static and libc6-arm64-cross: run `make setup`")
-        return [qemu, "-L", "/usr/aarch64-linux-gnu"]
+        # The loader, libc and libgcc_s (Rust's unwinder) that a bootstrap links against.
+        libraries = [ARM64_SYSROOT / "lib" / name for name in ("ld-linux-aarch64.so.1", "libc.so.6", "libgcc_s.so.1")]
+        missing = [str(path) for path in libraries if not path.exists()]
+        if not qemu or missing:
+            raise RuntimeError("running arm64 bootstraps needs qemu-user-static, libc6-arm64-cross and "
+                               f"libgcc-s1-arm64-cross (missing: {', '.join(missing) or 'qemu'}): run `make setup`")
+        return [qemu, "-L", str(ARM64_SYSROOT)]
     raise RuntimeError(f"cannot run {architecture} bootstraps on {HOST_MACHINE}")
 
 
