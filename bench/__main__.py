@@ -111,6 +111,7 @@ def main() -> int:
             network.stop()
             phases["section 5 runs"] = time.monotonic() - started - sum(phases.values())
 
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))  # raw, in case what follows fails
     results["shipped"] = {"arm64": {"bootstrap_bytes": bootstrap_size(Path(arm64.zip)), "zip_bytes": arm64.size}}
     results["variant_choice"] = report.choose_variant(results["variants"])
     emulation = results["init"]["rust-arm64-qemu"]["median"] / results["init"]["rust-x86_64-native"]["median"]

@@ -55,3 +55,10 @@ def test_cost_bills_whole_milliseconds_and_the_request_charge():
     # 128 MB for 1 ms: 0.2 + 1e6 * 0.001 * 0.125 * 0.0000133334 USD
     assert cost_per_million(0.4) == pytest.approx(0.2 + 0.001666675)
     assert cost_per_million(1.2) > cost_per_million(1.0)
+
+
+def test_choose_variant_always_answers_when_every_variant_loses_somewhere():
+    fast_start = variant("z", 2_600_000, 12.0, 1.10, 52.0)
+    fast_handler = variant("3", 4_000_000, 14.0, 1.10, 40.0)
+    balanced = variant("s", 2_800_000, 12.9, 1.10, 43.0)  # 7.5% behind on both: the smallest worst shortfall
+    assert "This run: opt-level s" in choose_variant([fast_handler, fast_start, balanced])
