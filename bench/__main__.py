@@ -53,7 +53,7 @@ def main() -> int:
     parser.add_argument("--init-runs", type=int, default=10)
     parser.add_argument("--warm-runs", type=int, default=300)
     parser.add_argument("--mode-runs", type=int, default=20)
-    parser.add_argument("--variant-runs", type=int, default=5, help="init runs per variant (warm: 20x that)")
+    parser.add_argument("--variant-runs", type=int, default=8, help="init runs per variant (warm: 20x that)")
     parser.add_argument("--large", type=int, default=1000, help="posts and authors in the large data set")
     parser.add_argument("--rtt-ms", type=float, default=4.0, help="simulated network round trip to DynamoDB")
     args = parser.parse_args()

@@ -100,7 +100,8 @@ def measure_init(stack: LocalStack, subject: Subject, repeats: int) -> dict:
 
 def measure_warm(stack: LocalStack, subject: Subject, repeats: int, limit: int = 10, env: Optional[dict] = None,
                  warmup: int = 20) -> dict:
-    """Per route at `?limit=`: client-observed latency and the part outside DynamoDB (total - Server-Timing)."""
+    """Per route at `?limit=`: client-observed latency, the part outside DynamoDB (total -
+    Server-Timing), and the function process's own CPU time per request."""
     process = start_fresh(stack, subject, env)
     session = requests.Session()
     try:
@@ -110,6 +111,7 @@ def measure_warm(stack: LocalStack, subject: Subject, repeats: int, limit: int =
         routes = {}
         for route in subject.routes:
             totals, outside = [], []
+            cpu_before = process.cpu_seconds()
             for _ in range(repeats):
                 started = time.perf_counter()
                 response = session.get(base + route.lstrip("/") + f"?limit={limit}", timeout=60)
@@ -117,7 +119,8 @@ def measure_warm(stack: LocalStack, subject: Subject, repeats: int, limit: int =
                 assert response.status_code == 200, response.text
                 totals.append(total)
                 outside.append(total - timing_ms(response))
-            routes[route] = {"total": summary(totals), "outside_dynamodb": summary(outside)}
+            routes[route] = {"total": summary(totals), "outside_dynamodb": summary(outside),
+                             "cpu_ms": (process.cpu_seconds() - cpu_before) * 1000 / repeats}
         return {"routes": routes, "peak_rss_kib": process.peak_rss_kib(), "rss_kib": process.rss_kib()}
     finally:
         stop(subject, process)

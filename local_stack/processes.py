@@ -97,3 +97,14 @@ class Process:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
         raise RuntimeError(f"no VmHWM for {self.name}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the process's live threads so far, from schedstat (nanoseconds,
+        where /proc/<pid>/stat counts 10 ms ticks)."""
+        total = 0
+        for stat in Path(f"/proc/{self.pid}/task").glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass  # a thread that ended meanwhile
+        return total / 1e9
