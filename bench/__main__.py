@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--rtt-ms", type=float, default=4.0, help="simulated network round trip to DynamoDB")
     args = parser.parse_args()
     started = time.monotonic()
+    revision = commit()  # before this run rewrites the committed results
     RESULTS.mkdir(parents=True, exist_ok=True)
     phases: dict[str, float] = {}  # seconds per part of this run
     results: dict = {"init": {}, "warm": {}, "modes": {}, "emulated": {}, "args": vars(args)}
@@ -120,7 +121,7 @@ def main() -> int:
     results["cost"] = report.costs(results["warm"])
     results["claim"] = report.claim_check(results["cost"])
     results["meta"] = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                       "machine": machine(), "cores": os.cpu_count(), "commit": commit(),
+                       "machine": machine(), "cores": os.cpu_count(), "commit": revision,
                        "seconds": time.monotonic() - started, "phases": phases}
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     report.plots(results, RESULTS)
