@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from components.build_spec import PROJECT_ROOT
@@ -43,11 +42,6 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def bootstrap_size(zip_path: Path) -> int:
-    with zipfile.ZipFile(zip_path) as archive:
-        return archive.getinfo("bootstrap").file_size
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="make bench ARGS=...", description=__doc__)
     parser.add_argument("--init-runs", type=int, default=10)
@@ -61,16 +55,20 @@ def main() -> int:
     revision = commit()  # before this run rewrites the committed results
     RESULTS.mkdir(parents=True, exist_ok=True)
     phases: dict[str, float] = {}  # seconds per part of this run
+
+    def lap(name: str) -> None:
+        phases[name] = time.monotonic() - started - sum(phases.values())
+
     results: dict = {"init": {}, "warm": {}, "modes": {}, "emulated": {}, "args": vars(args)}
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         say("section 6: Docker builds of blog-api for linux/arm64 (the cold one takes several minutes)...")
         results["builds"], arm64 = builds.docker_build_times(work, builds.VARIANT_DIR / "artifacts")
-        phases["Docker builds"] = time.monotonic() - started
+        lap("Docker builds")
         say("section 5: release-profile variants (a first run compiles three profiles side by side; build/bench keeps cargo's cache)...")
         results["variants"] = builds.build_variants()
-        phases["variant builds"] = time.monotonic() - started - sum(phases.values())
+        lap("variant builds")
         native_binary = results["variants"][0]["binary"]  # the shipped profile, for this machine
 
         with LocalStack({}, "arm64", work / "stack", log=say) as stack:
@@ -80,6 +78,7 @@ def main() -> int:
             network = ForwardingProxy(stack.dynamodb_port, delay_ms=args.rtt_ms).start()
             over_network = {"AWS_ENDPOINT_URL_DYNAMODB": f"http://{network.address}"}
             arm64_bootstrap = unpack_bootstrap(Path(arm64.zip), work / "arm64")
+            results["shipped"] = {"arm64": {"bootstrap_bytes": arm64_bootstrap.stat().st_size, "zip_bytes": arm64.size}}
             subjects = [
                 measure.runtime_subject("rust-x86_64-native", [native_binary], emulated=False),
                 measure.runtime_subject("rust-arm64-qemu", runner("arm64") + [str(arm64_bootstrap)], emulated=True),
@@ -98,7 +97,7 @@ def main() -> int:
                         stack, subject, args.large // 2, max(3, args.mode_runs // 4),
                         {**over_network, "TABLE_NAME": LARGE_TABLE}),
                 }
-            phases["sections 1-4"] = time.monotonic() - started - sum(phases.values())
+            lap("sections 1-4")
             say("section 5: variants at run time...")
             for variant in results["variants"]:
                 subject = measure.runtime_subject("variant", [variant["binary"]], emulated=False)
@@ -110,10 +109,9 @@ def main() -> int:
                     stack, subject, 2 * args.variant_runs, limit=LARGE_LIMIT, warmup=3,
                     env={"TABLE_NAME": LARGE_TABLE, "DDB_PAGE_SIZE": str(LARGE_LIMIT)})["routes"]["/posts"]
             network.stop()
-            phases["section 5 runs"] = time.monotonic() - started - sum(phases.values())
+            lap("section 5 runs")
 
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))  # raw, in case what follows fails
-    results["shipped"] = {"arm64": {"bootstrap_bytes": bootstrap_size(Path(arm64.zip)), "zip_bytes": arm64.size}}
     results["variant_choice"] = report.choose_variant(results["variants"])
     emulation = results["init"]["rust-arm64-qemu"]["median"] / results["init"]["rust-x86_64-native"]["median"]
     results["emulated_build"] = report.emulated_build_note(builds.emulation_support(), emulation,
